@@ -1,0 +1,1 @@
+"""Extract-transform-load: the nightly batch job and the per-source connectors."""

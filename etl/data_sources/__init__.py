@@ -1,0 +1,1 @@
+"""Source connectors. Each subpackage exposes ``SOURCE``; ``registry`` lists them."""
