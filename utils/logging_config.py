@@ -5,7 +5,8 @@ import logging
 import re
 import sys
 
-_SECRET_KEYS = r"(?:access_token|refresh_token|id_token|client_secret|api_key|apikey|token|password|secret|private_key|code_verifier|assertion|code)"
+_SECRET_KEYS = (r"(?:access_token|refresh_token|id_token|client_secret|api_key|apikey|token|password|secret"
+                r"|private_key|code_verifier|assertion|code)")
 _PATTERNS = (
     # key=value / key: value / "key": "value" in query strings, form bodies, JSON and dict reprs
     re.compile(rf"""(?i)(["']?\b{_SECRET_KEYS}["']?\s*[:=]\s*["']?)([^"'&\s,}}]+)"""),
@@ -17,11 +18,17 @@ _PATTERNS = (
 REDACTED = "[REDACTED]"
 
 
+def _replacement(match: re.Match) -> str:
+    """Keep the label (group 1) and any closing marker (group 2 of the private-key pattern)."""
+    tail = match.group(2) if match.re.groups == 2 and match.group(2).startswith("-----END") else ""
+    return match.group(1) + REDACTED + tail
+
+
 def redact(text: object) -> str:
     """Return ``text`` with tokens, keys and passwords replaced by [REDACTED]."""
     out = str(text)
     for pattern in _PATTERNS:
-        out = pattern.sub(lambda m: m.group(1) + REDACTED + (m.group(3) if m.lastindex and m.lastindex >= 3 else ""), out)
+        out = pattern.sub(_replacement, out)
     return out
 
 

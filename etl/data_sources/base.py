@@ -8,9 +8,10 @@ manifest; nothing outside a source's package knows its name.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from etl.data_sources.http import AuthError
 
@@ -128,7 +129,7 @@ class Rows:
     replaces_window: bool = False
     skipped: int = 0  # input records that could not be parsed (shown to the user)
 
-    def extend(self, other: "Rows") -> None:
+    def extend(self, other: Rows) -> None:
         """Append another batch of rows to this one."""
         self.daily.extend(other.daily)
         self.intraday.extend(other.intraday)

@@ -11,8 +11,9 @@ import email.utils
 import logging
 import random
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -136,7 +137,9 @@ class HttpClient:
         try:
             return response.json()
         except ValueError as exc:
-            raise BadPayload(f"{response.request.method} {_path(response.url)} answered {response.status_code} with a body that is not JSON", response.status_code) from exc
+            where = f"{response.request.method} {_path(response.url)}"
+            raise BadPayload(f"{where} answered {response.status_code} with a body that is not JSON",
+                             response.status_code) from exc
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """Send a request with retries; return the response for 2xx/3xx, raise otherwise."""
@@ -175,7 +178,8 @@ def classify(response: requests.Response) -> ProviderError:
     """Map an error response to the exception for its failure class."""
     status = response.status_code
     detail = _error_detail(response)
-    message = f"{response.request.method if response.request else 'HTTP'} {_path(response.url)} answered {status}{': ' + detail if detail else ''}"
+    method = response.request.method if response.request else "HTTP"
+    message = f"{method} {_path(response.url)} answered {status}" + (f": {detail}" if detail else "")
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if status == 429:
         return RateLimited(message, status, retry_after)

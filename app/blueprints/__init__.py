@@ -1,0 +1,1 @@
+"""Blueprints: auth, home, integrations, api, and one dashboard per source."""

@@ -1,0 +1,13 @@
+"""WHOOP pages."""
+from flask_login import login_required
+
+from app.blueprints.dashboard_common import render_source_dashboard
+from app.blueprints.whoop import bp
+from etl.data_sources.whoop import MANIFEST
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """The WHOOP dashboard."""
+    return render_source_dashboard(MANIFEST)
