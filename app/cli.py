@@ -131,9 +131,21 @@ def rotate_keys() -> None:
     click.echo(f"re-encrypted {count} credential(s) with the newest key")
 
 
+@click.command("doctor")
+@click.option("--user", "email", default=None)
+@click.option("--source", default=None, type=click.Choice(sorted(SOURCES)))
+@with_appcontext
+def doctor(email: str | None, source: str | None) -> None:
+    """Per user x source: OK / FAIL / NEEDS-REAUTH / NEVER-SYNCED, without calling any provider."""
+    from etl.doctor import print_report
+
+    sys.exit(print_report(email=email, source=source))
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(integrations_cli)
     app.cli.add_command(rotate_keys)
+    app.cli.add_command(doctor)
 

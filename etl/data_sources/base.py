@@ -64,6 +64,10 @@ class OAuthSpec:
     pkce: bool = False
     client_id_setting: str = ""
     client_secret_setting: str = ""
+    client_auth: Literal["body", "basic"] = "body"  # where the token endpoint wants client credentials
+    refresh_scope: str = ""  # sent as `scope` with refresh requests when the provider wants it (WHOOP: offline)
+    authorize_params: tuple[tuple[str, str], ...] = ()  # extra authorize query params (Google: access_type)
+    min_state_length: int = 8
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,8 @@ def _error_detail(response: requests.Response) -> str:
     except ValueError:
         return redact(response.text[:200].strip())
     if isinstance(body, dict):
+        if isinstance(body.get("error"), str) and body.get("error_description"):
+            return redact(f"{body['error']}: {body['error_description']}"[:300])
         for key in ("error_description", "message", "error", "errors", "title", "detail"):
             if body.get(key):
                 return redact(str(body[key])[:300])

@@ -59,7 +59,16 @@ def _card(source, forms: dict) -> dict:
         "form": forms.get(manifest.key) or credentials_form(manifest, formdata=None),
         "help": manifest.setup_help.format(callback_url=callback_url(manifest.key)),
         "callback_url": callback_url(manifest.key),
+        "oauth_ready": _oauth_ready(manifest),
+        "connect_endpoint": f"{manifest.blueprint}.connect",
     }
+
+
+def _oauth_ready(manifest) -> bool:
+    """True when this installation has the client id and secret for the source's OAuth."""
+    spec = manifest.oauth
+    config = current_app.config
+    return bool(spec and config.get(spec.client_id_setting) and config.get(spec.client_secret_setting))
 
 
 @bp.route("/")

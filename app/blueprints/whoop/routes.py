@@ -2,8 +2,11 @@
 from flask_login import login_required
 
 from app.blueprints.dashboard_common import render_source_dashboard
+from app.blueprints.oauth_routes import register_oauth_routes
 from app.blueprints.whoop import bp
-from etl.data_sources.whoop import MANIFEST
+from etl.data_sources.whoop import MANIFEST, SOURCE
+
+register_oauth_routes(bp, SOURCE)
 
 
 @bp.route("/")

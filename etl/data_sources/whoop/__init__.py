@@ -66,6 +66,7 @@ MANIFEST = Manifest(
         token_url="https://api.prod.whoop.com/oauth/oauth2/token",
         scopes=("offline", "read:recovery", "read:cycles", "read:workout", "read:sleep",
                 "read:profile", "read:body_measurement"),
+        refresh_scope="offline",
         client_id_setting="WHOOP_CLIENT_ID",
         client_secret_setting="WHOOP_CLIENT_SECRET",
     ),
