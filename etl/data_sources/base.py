@@ -204,6 +204,10 @@ class Source:
         """Make one cheap authenticated call; return a plain-words success message."""
         raise NotImplementedError
 
+    def metrics(self, settings: dict[str, Any] | None = None) -> list[Metric]:
+        """This user's metric catalog (a source like Sheets builds it from the user's settings)."""
+        return list(self.manifest.metrics)
+
     def account_id(self, ctx: SyncContext) -> str | None:
         """The provider account's identity (to refuse a different account on reconnect)."""
         return None
