@@ -44,6 +44,24 @@ class CredentialField:
 
 
 @dataclass(frozen=True)
+class SettingField:
+    """A non-secret per-user setting shown on the integrations page.
+
+    ``kind``: 'text', 'textarea', 'email', 'select' (with ``choices``) or 'lines' — one entry per
+    line, "a | b | c" split into a dict with ``line_keys`` (e.g. column | label | unit).
+    """
+
+    name: str
+    label: str
+    kind: Literal["text", "textarea", "email", "select", "lines"] = "text"
+    help: str = ""
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    line_keys: tuple[str, ...] = ()
+    default: str = ""
+
+
+@dataclass(frozen=True)
 class RateLimit:
     """``requests`` per ``seconds``; ``scope`` is 'app' (shared by all users) or 'user'."""
 
@@ -81,6 +99,7 @@ class Manifest:
     api_base_url_setting: str
     api_base_url: str
     credential_fields: tuple[CredentialField, ...] = ()
+    setting_fields: tuple[SettingField, ...] = ()
     metrics: tuple[Metric, ...] = ()
     rate_limits: tuple[RateLimit, ...] = ()
     default_lookback_days: int = 30
@@ -203,6 +222,10 @@ class Source:
     def test_connection(self, ctx: SyncContext) -> str:
         """Make one cheap authenticated call; return a plain-words success message."""
         raise NotImplementedError
+
+    def preview(self, ctx: SyncContext) -> dict[str, Any] | None:
+        """What a sync would read with these settings (None when the source offers no preview)."""
+        return None
 
     def metrics(self, settings: dict[str, Any] | None = None) -> list[Metric]:
         """This user's metric catalog (a source like Sheets builds it from the user's settings)."""

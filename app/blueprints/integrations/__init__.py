@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("integrations", __name__, url_prefix="/integrations", template_folder="templates")
 
-from app.blueprints.integrations import routes  # noqa: E402,F401
+from app.blueprints.integrations import actions, routes  # noqa: E402,F401

@@ -7,7 +7,7 @@ from sqlalchemy import func
 
 from app import audit
 from app.blueprints.integrations import bp
-from app.blueprints.integrations.forms import EmptyForm, credentials_form
+from app.blueprints.integrations.forms import EmptyForm, credentials_form, settings_form
 from app.extensions import db
 from database.integrations import (
     clear_credentials,
@@ -18,10 +18,12 @@ from database.integrations import (
     store_credentials,
 )
 from database.models import DailyMetric, SyncRun
+from etl.data_sources.base import Source
 from etl.data_sources.registry import all_sources, get_source
 
 
-def _source_or_404(key: str):
+def source_or_404(key: str):
+    """The registered source named ``key``, or a 404."""
     source = get_source(key)
     if source is None:
         abort(404)
@@ -34,7 +36,7 @@ def callback_url(key: str) -> str:
     return f"{base.rstrip('/')}/{key}/callback"
 
 
-def _card(source, forms: dict) -> dict:
+def _card(source, forms: dict, settings_forms: dict, previews: dict) -> dict:
     """Everything the page shows for one source, for the signed-in user only."""
     manifest = source.manifest
     integration = find_integration(current_user.id, manifest.key)
@@ -57,6 +59,9 @@ def _card(source, forms: dict) -> dict:
         "last_run": last_run,
         "stored_rows": stored or 0,
         "form": forms.get(manifest.key) or credentials_form(manifest, formdata=None),
+        "settings_form": (settings_forms.get(manifest.key)
+                          or settings_form(manifest, integration.settings if integration else None, formdata=None)),
+        "preview": previews.get(manifest.key),
         "help": manifest.setup_help.format(callback_url=callback_url(manifest.key)),
         "callback_url": callback_url(manifest.key),
         "oauth_ready": _oauth_ready(manifest),
@@ -73,17 +78,18 @@ def _oauth_ready(manifest) -> bool:
 
 @bp.route("/")
 @login_required
-def index(forms: dict | None = None):
+def index(forms: dict | None = None, settings_forms: dict | None = None, previews: dict | None = None):
     """Every registered source with its status, last sync and setup help."""
-    cards = [_card(source, forms or {}) for source in all_sources()]
-    return render_template("integrations/index.html", cards=cards, action_form=EmptyForm())
+    cards = [_card(source, forms or {}, settings_forms or {}, previews or {}) for source in all_sources()]
+    previewable = {s.manifest.key for s in all_sources() if type(s).preview is not Source.preview}
+    return render_template("integrations/index.html", cards=cards, action_form=EmptyForm(), previewable=previewable)
 
 
 @bp.route("/<source>/credentials", methods=["POST"])
 @login_required
 def save_credentials(source: str):
     """Save the typed secrets; a blank field keeps the stored value."""
-    manifest = _source_or_404(source).manifest
+    manifest = source_or_404(source).manifest
     if not manifest.credential_fields:
         abort(404)
     form = credentials_form(manifest)
@@ -110,7 +116,7 @@ def save_credentials(source: str):
 @login_required
 def disconnect(source: str):
     """Remove the stored credentials; synced data stays."""
-    manifest = _source_or_404(source).manifest
+    manifest = source_or_404(source).manifest
     if not EmptyForm().validate_on_submit():
         abort(400)
     integration = find_integration(current_user.id, manifest.key)

@@ -11,7 +11,8 @@ Per-repository rows have dimension = the repository's full name, totals have ''.
 """
 from __future__ import annotations
 
-from etl.data_sources.base import CredentialField, Manifest, Metric, RateLimit, Rows, Source, SyncContext
+from etl.data_sources.base import (CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source,
+                                   SyncContext)
 from etl.data_sources.github.client import API_URL_SETTING, DEFAULT_API_URL, GitHubClient
 from etl.data_sources.github.fetch import WindowFetch
 
@@ -26,6 +27,13 @@ MANIFEST = Manifest(
     credential_fields=(
         CredentialField("token", "Personal access token",
                         help="Fine-grained: Metadata read + Contents read; classic: repo"),
+    ),
+    setting_fields=(
+        SettingField("repos", "Repositories", kind="textarea",
+                     help="Empty = every repository you own (forks left out). Otherwise owner/name entries or "
+                          "patterns like me/*-api, one per line or comma-separated"),
+        SettingField("author_email", "Only commits by (e-mail, optional)", kind="email",
+                     help="Count only commits whose author e-mail matches"),
     ),
     metrics=(
         Metric("github.commits", "Commits", "commits", "sum", REPO),

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from etl.data_sources.base import CredentialField, Manifest, Metric, RateLimit, Rows, Source, SyncContext
+from etl.data_sources.base import (CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source,
+                                   SyncContext)
 from etl.data_sources.sheets.client import SheetsClient, service_account_info, spreadsheet_key
 from etl.data_sources.sheets.preview import sheet_preview
 from etl.data_sources.sheets.transform import check_settings, import_columns, rows_from_values
@@ -27,6 +28,21 @@ MANIFEST = Manifest(
     credential_fields=(
         CredentialField("service_account_json", "Service-account JSON key", multiline=True,
                         help="The whole JSON key file of a Google Cloud service account"),
+    ),
+    setting_fields=(
+        SettingField("spreadsheet", "Spreadsheet URL or key", required=True,
+                     help="Paste the address of the sheet from your browser"),
+        SettingField("worksheet", "Worksheet", help="Its tab name; empty = the first worksheet"),
+        SettingField("date_column", "Date column", required=True, help="Header of the column holding the date"),
+        SettingField("date_format", "Date format", kind="select", default="auto",
+                     choices=(("auto", "Detect (ISO, or unambiguous day/month)"), ("iso", "ISO 2026-11-23"),
+                              ("us", "US 11/23/2026 (month first)"), ("eu", "European 23/11/2026 (day first)")),
+                     help="Choose when dates like 03/04/2026 are ambiguous; 'European' also reads 1.234,5"),
+        SettingField("columns", "Columns to import", kind="lines", required=True,
+                     line_keys=("column", "label", "unit"),
+                     help="One per line: header | label | unit, e.g. 'Weight (kg) | Weight | kg'"),
+        SettingField("category_column", "Category column (optional)",
+                     help="Its text becomes the category, e.g. expenses by category; values are summed"),
     ),
     rate_limits=(RateLimit(60, 60, "user"),),
     default_lookback_days=365,
@@ -72,9 +88,13 @@ class SheetsSource(Source):
         sheet = _client(ctx).read(key, ctx.settings.get("worksheet"))
         return rows_from_values(sheet.values, ctx.settings, ctx.window)
 
-    def metrics(self, settings: dict[str, Any]) -> list[Metric]:
+    def preview(self, ctx: SyncContext) -> dict[str, Any]:
+        """The first rows as a sync would parse them (shown before saving settings)."""
+        return preview(ctx)
+
+    def metrics(self, settings: dict[str, Any] | None = None) -> list[Metric]:
         """This user's metric catalog (the manifest's static one cannot know the columns)."""
-        return metrics_for_settings(settings)
+        return metrics_for_settings(settings or {})
 
     def test_connection(self, ctx: SyncContext) -> str:
         """Open the spreadsheet and name it with its worksheets (only check the key if none is set yet)."""
