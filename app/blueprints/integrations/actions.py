@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app import audit
 from app.blueprints.integrations import bp
-from app.blueprints.integrations.forms import EmptyForm, settings_form, setting_value
+from app.blueprints.integrations.forms import EmptyForm, setting_value, settings_form
 from app.blueprints.integrations.routes import index, source_or_404
 from app.extensions import db
 from database.integrations import find_integration, get_or_create_integration, read_credentials

@@ -1,9 +1,9 @@
 """Credential forms built from each source's manifest."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional

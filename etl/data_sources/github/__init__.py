@@ -11,8 +11,7 @@ Per-repository rows have dimension = the repository's full name, totals have ''.
 """
 from __future__ import annotations
 
-from etl.data_sources.base import (CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source,
-                                   SyncContext)
+from etl.data_sources.base import CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source, SyncContext
 from etl.data_sources.github.client import API_URL_SETTING, DEFAULT_API_URL, GitHubClient
 from etl.data_sources.github.fetch import WindowFetch
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from etl.data_sources.base import (CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source,
-                                   SyncContext)
+from etl.data_sources.base import CredentialField, Manifest, Metric, RateLimit, Rows, SettingField, Source, SyncContext
 from etl.data_sources.sheets.client import SheetsClient, service_account_info, spreadsheet_key
 from etl.data_sources.sheets.preview import sheet_preview
 from etl.data_sources.sheets.transform import check_settings, import_columns, rows_from_values
