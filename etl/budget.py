@@ -12,7 +12,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
-from etl.data_sources.base import Manifest, RateLimit
+from etl.data_sources.base import RateLimit
 from etl.data_sources.http import BudgetExhausted
 
 
@@ -28,12 +28,13 @@ class RateBudget:
         self._calls: dict[tuple, deque[float]] = defaultdict(deque)
         self._exhausted: set[tuple] = set()
 
-    def for_integration(self, manifest: Manifest, integration_id: int) -> Callable[[], None] | None:
-        """The callable the HTTP client runs before each request (None when the source has no limits)."""
-        if not manifest.rate_limits:
+    def for_integration(self, source: str, label: str, limits: tuple[RateLimit, ...],
+                        integration_id: int) -> Callable[[], None] | None:
+        """The callable the HTTP client runs before each request (None when there are no limits)."""
+        if not limits:
             return None
-        keys = [(self._key(manifest.key, limit, integration_id), limit) for limit in manifest.rate_limits]
-        return lambda: self.acquire(manifest.label, keys)
+        keys = [(self._key(source, limit, integration_id), limit) for limit in limits]
+        return lambda: self.acquire(label, keys)
 
     @staticmethod
     def _key(source: str, limit: RateLimit, integration_id: int) -> tuple:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from etl.data_sources.base import Manifest, OAuthSpec
+from etl.data_sources.base import OAuthSpec
 from etl.data_sources.http import AuthError, BadPayload, HttpClient
 
 # Refresh this long before the access token expires.
@@ -108,7 +108,7 @@ def needs_refresh(credentials: dict[str, Any], now: float | None = None) -> bool
     return float(expires_at) - (time.time() if now is None else now) < EXPIRY_MARGIN_SECONDS
 
 
-def refresh_access_token(session: Session, integration_id: int, manifest: Manifest, config: dict,
+def refresh_access_token(session: Session, integration_id: int, spec: OAuthSpec, config: dict,
                          http: HttpClient, seen_access_token: str | None) -> dict[str, Any]:
     """Refresh under a row lock and commit the new pair before returning it."""
     from app.secrets import cipher
@@ -126,10 +126,10 @@ def refresh_access_token(session: Session, integration_id: int, manifest: Manife
         session.rollback()
         raise AuthError("the access token expired and there is no refresh token; reconnect")
     form = {"grant_type": "refresh_token", "refresh_token": stored["refresh_token"]}
-    if manifest.oauth.refresh_scope:
-        form["scope"] = manifest.oauth.refresh_scope
+    if spec.refresh_scope:
+        form["scope"] = spec.refresh_scope
     try:
-        payload = _token_request(manifest.oauth, config, http, form)
+        payload = _token_request(spec, config, http, form)
     except Exception:
         session.rollback()
         raise

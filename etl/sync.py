@@ -158,16 +158,19 @@ def build_context(integration: UserIntegration, user: User, window: Window, budg
     """Decrypt credentials, refresh an expiring token, and wire the callbacks."""
     source = get_source(integration.source)
     manifest = source.manifest
-    http = http or HttpClient(budget=budget.for_integration(manifest, integration.id))
+    settings = dict(integration.settings or {})
+    limits = source.rate_limits(settings)
+    http = http or HttpClient(budget=budget.for_integration(manifest.key, manifest.label, limits, integration.id))
     config = dict(current_app.config)
     credentials = cipher().decrypt(integration.credentials)
-    ctx = SyncContext(credentials=credentials, settings=dict(integration.settings or {}), window=window,
+    spec = source.oauth_spec(settings)
+    ctx = SyncContext(credentials=credentials, settings=settings, window=window,
                       http=http, config=config, timezone=user.timezone,
                       save_credentials=lambda creds: save_credentials(integration.id, creds))
-    if manifest.oauth is not None and credentials.get("refresh_token"):
+    if spec is not None and credentials.get("refresh_token"):
         def refresh() -> dict[str, Any]:
             with Session(db.engine, expire_on_commit=False) as session:
-                fresh = oauth.refresh_access_token(session, integration.id, manifest, config, http,
+                fresh = oauth.refresh_access_token(session, integration.id, spec, config, http,
                                                    ctx.credentials.get("access_token"))
             ctx.credentials = fresh
             return fresh

@@ -2,8 +2,9 @@
 
 `state` is bound to the session and checked on the callback; PKCE where the source supports
 it; provider errors show a clear page and store nothing; reconnecting must come back with the
-same provider account. A source with several ways in (Fitbit: legacy or Google) passes
-``variants``: adapter name -> OAuthSpec; the chosen adapter lands in the integration settings.
+same provider account. A source with several ways in (Fitbit: Google Health or the legacy
+API) lists them in ``Source.connect_options()``; the chosen adapter lands in the settings,
+and connecting another way replaces the old tokens (history stays: same metric keys).
 """
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ from utils.date_utils import local_today
 STATE_MAX_AGE = 15 * 60
 
 
-def register_oauth_routes(bp: Blueprint, source: Source, variants: dict[str, OAuthSpec] | None = None) -> None:
+def register_oauth_routes(bp: Blueprint, source: Source) -> None:
     """Add /connect (POST) and /callback (GET) to ``bp``."""
     manifest = source.manifest
-    specs = variants or {"": manifest.oauth}
+    specs: dict[str, OAuthSpec] = {adapter: spec for adapter, _, spec in source.connect_options()}
     default_adapter = next(iter(specs))
 
     @bp.route("/connect", methods=["POST"])

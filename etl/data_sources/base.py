@@ -223,6 +223,19 @@ class Source:
         """Make one cheap authenticated call; return a plain-words success message."""
         raise NotImplementedError
 
+    def connect_options(self) -> list[tuple[str, str, OAuthSpec]]:
+        """(adapter, button label, OAuth spec) for each way to connect; adapter '' when there is one way."""
+        spec = self.manifest.oauth
+        return [("", f"Connect {self.manifest.label}", spec)] if spec else []
+
+    def oauth_spec(self, settings: dict[str, Any]) -> OAuthSpec | None:
+        """The OAuth endpoints the stored tokens belong to (per adapter where a source has several)."""
+        return self.manifest.oauth
+
+    def rate_limits(self, settings: dict[str, Any]) -> tuple[RateLimit, ...]:
+        """The request budgets that apply to this integration."""
+        return self.manifest.rate_limits
+
     def preview(self, ctx: SyncContext) -> dict[str, Any] | None:
         """What a sync would read with these settings (None when the source offers no preview)."""
         return None

@@ -164,7 +164,8 @@ def test_exhausted_shared_budget_defers_without_failing(ctx, user):
                                               "expires_at": int(time.time()) + 3600}, cursor=date(2026, 10, 31))
     mock_whoop(responses, days_between(SINCE, UNTIL))
     budget = RateBudget(max_wait=0)
-    take = budget.for_integration(get_source("whoop").manifest, integration_id)
+    manifest = get_source("whoop").manifest
+    take = budget.for_integration("whoop", "WHOOP", manifest.rate_limits, integration_id)
     for _ in range(100):  # another user's sync used the whole minute
         take()
     outcome = sync_integration(integration_id, since=SINCE, until=UNTIL, budget=budget)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("fitbit", __name__, url_prefix="/fitbit", template_folder="templates")
 
-from app.blueprints.fitbit import routes  # noqa: E402,F401
+from app.blueprints.fitbit import connect, routes  # noqa: E402,F401

@@ -64,16 +64,17 @@ def _card(source, forms: dict, settings_forms: dict, previews: dict) -> dict:
         "preview": previews.get(manifest.key),
         "help": manifest.setup_help.format(callback_url=callback_url(manifest.key)),
         "callback_url": callback_url(manifest.key),
-        "oauth_ready": _oauth_ready(manifest),
+        "connect_options": [(adapter, label, spec, _oauth_ready(spec))
+                            for adapter, label, spec in source.connect_options()],
+        "adapter": (integration.settings or {}).get("adapter") if integration else None,
         "connect_endpoint": f"{manifest.blueprint}.connect",
     }
 
 
-def _oauth_ready(manifest) -> bool:
-    """True when this installation has the client id and secret for the source's OAuth."""
-    spec = manifest.oauth
+def _oauth_ready(spec) -> bool:
+    """True when this installation has the client id and secret for ``spec``."""
     config = current_app.config
-    return bool(spec and config.get(spec.client_id_setting) and config.get(spec.client_secret_setting))
+    return bool(config.get(spec.client_id_setting) and config.get(spec.client_secret_setting))
 
 
 @bp.route("/")
