@@ -39,6 +39,17 @@ def to_naive_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def parse_iso_datetime(value: object) -> datetime | None:
+    """An aware datetime from ISO 8601 text ('Z' accepted, a missing offset read as UTC), or None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def utc_now() -> datetime:
     """Naive UTC now, the form the store keeps."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from etl.data_sources.base import Rows, Window
 from etl.data_sources.http import BadPayload
+from utils.date_utils import parse_iso_datetime
 
 COMMIT_SUMS = ("github.commits", "github.additions", "github.deletions", "github.churn")
 SNAPSHOT_SUMS = ("github.code_bytes", "github.repo_size_kb", "github.stars", "github.open_issues",
@@ -53,15 +54,7 @@ def utc_bounds(window: Window, tz_name: str) -> tuple[str, str]:
     return midnight(window.start), midnight(window.end + timedelta(days=1))
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An aware datetime from GitHub's ISO 8601 text, or None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+parse_time = parse_iso_datetime
 
 
 def local_day(moment: datetime, tz_name: str) -> date:

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from etl.data_sources.base import Rows
+from utils.date_utils import parse_iso_datetime
 
 # bucket field -> metric key
 BUCKET_METRICS = {
@@ -98,15 +99,7 @@ def session_event(session: dict[str, Any], tz_name: str) -> dict[str, Any] | Non
     }
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An aware datetime from an ISO 8601 string (a missing offset is read as UTC)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+parse_time = parse_iso_datetime
 
 
 def _naive_utc(moment: datetime) -> datetime:
