@@ -50,6 +50,12 @@ class Config:
 
     ETL_BACKFILL_DAYS = int(_env("ETL_BACKFILL_DAYS", "30") or 30)
     ETL_OVERLAP_DAYS = int(_env("ETL_OVERLAP_DAYS", "3") or 3)
+    # Per-source request budgets shared by all users, overriding the manifest (REQUESTS/SECONDS,...),
+    # e.g. after WHOOP raised this installation's limit.
+    WHOOP_RATE_LIMITS = _env("WHOOP_RATE_LIMITS")
+    # In-app daily sync of every user at SYNC_AT (server time), instead of (or besides) cron.
+    SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", False)
+    SYNC_AT = _env("SYNC_AT", "03:30")
 
     # Each source's API and OAuth endpoints; empty means the real provider's URL.
     OURA_API_BASE_URL = _env("OURA_API_BASE_URL")
@@ -95,6 +101,7 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT_ACCOUNT = "1000 per minute"
     ETL_BACKFILL_DAYS = 30
     ETL_OVERLAP_DAYS = 3
+    SCHEDULER_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -75,12 +75,13 @@ def format_line(outcome: SyncOutcome) -> str:
     return f"{line}\t{outcome.message}" if outcome.message else line
 
 
-def run_batch(app: Flask, args: argparse.Namespace, out=sys.stdout) -> int:
+def run_batch(app: Flask, args: argparse.Namespace, out=None, budget: RateBudget | None = None) -> int:
     """Sync the selected integrations; return the exit code."""
+    out = out or sys.stdout
     started = time.monotonic()
     with app.app_context():
         ids = select_integrations(args.user, args.source)
-    budget = RateBudget()
+    budget = budget or RateBudget()
 
     def one(integration_id: int) -> SyncOutcome:
         with app.app_context():

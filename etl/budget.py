@@ -16,6 +16,20 @@ from etl.data_sources.base import RateLimit
 from etl.data_sources.http import BudgetExhausted
 
 
+def parse_limits(text: str, scope: str = "app") -> tuple[RateLimit, ...]:
+    """'100/60,10000/86400' -> two RateLimits (requests per seconds); raises ValueError naming the text."""
+    limits = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            requests, seconds = (int(n) for n in part.split("/"))
+        except ValueError:
+            raise ValueError(f"rate limit {part!r} is not REQUESTS/SECONDS, e.g. 100/60") from None
+        if requests < 1 or seconds < 1:
+            raise ValueError(f"rate limit {part!r} must be positive")
+        limits.append(RateLimit(requests, seconds, scope))  # type: ignore[arg-type]
+    return tuple(limits)
+
+
 class RateBudget:
     """Sliding-window request counters, thread-safe."""
 

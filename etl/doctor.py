@@ -63,8 +63,9 @@ def report(email: str | None = None, source: str | None = None) -> list[Diagnosi
     return out
 
 
-def print_report(email: str | None = None, source: str | None = None, out=sys.stdout) -> int:
+def print_report(email: str | None = None, source: str | None = None, out=None) -> int:
     """Print the doctor table; exit code 1 when anything is FAIL or NEEDS-REAUTH."""
+    out = out or sys.stdout  # resolved per call: a default bound at import misses redirected stdout
     diagnoses = report(email, source)
     for d in diagnoses:
         last = d.last_sync.strftime("%Y-%m-%d %H:%M") if d.last_sync else "never"

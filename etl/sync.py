@@ -23,7 +23,7 @@ from app.extensions import db
 from app.secrets import cipher
 from database.models import CONNECTED, ERROR, NEEDS_REAUTH, DailyMetric, SyncRun, User, UserIntegration
 from etl import oauth
-from etl.budget import RateBudget
+from etl.budget import RateBudget, parse_limits
 from etl.data_sources.base import Rows, SyncContext, Window
 from etl.data_sources.http import AuthError, GoneError, HttpClient, ProviderError, RateLimited
 from etl.data_sources.registry import get_source
@@ -159,7 +159,7 @@ def build_context(integration: UserIntegration, user: User, window: Window, budg
     source = get_source(integration.source)
     manifest = source.manifest
     settings = dict(integration.settings or {})
-    limits = source.rate_limits(settings)
+    limits = configured_limits(manifest.key, current_app.config) or source.rate_limits(settings)
     http = http or HttpClient(budget=budget.for_integration(manifest.key, manifest.label, limits, integration.id))
     config = dict(current_app.config)
     credentials = cipher().decrypt(integration.credentials)
@@ -179,6 +179,13 @@ def build_context(integration: UserIntegration, user: User, window: Window, budg
         if oauth.needs_refresh(credentials):
             refresh()
     return ctx
+
+
+def configured_limits(source: str, config) -> tuple | None:
+    """An installation's own budget for a source, e.g. WHOOP_RATE_LIMITS=200/60,20000/86400 after
+    WHOOP raised the app's limit; app-wide (shared by all users)."""
+    text = config.get(f"{source.upper()}_RATE_LIMITS")
+    return parse_limits(text, "app") if text else None
 
 
 def save_credentials(integration_id: int, credentials: dict[str, Any]) -> None:

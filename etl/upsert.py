@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -43,12 +44,13 @@ def upsert_rows(session: Session, table: str, rows: Iterable[dict[str, Any]], ba
     return written
 
 
+OPTIONAL = {"daily_metrics": {"dimension": ""}, "events": {"start": None, "end": None, "data": {}}}
+
+
 def _with_defaults(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    if table == "daily_metrics" and "dimension" not in row:
-        return {**row, "dimension": ""}
-    if table == "events" and "data" not in row:
-        return {**row, "data": {}}
-    return row
+    """Every row of a batch carries the same columns (one statement serves the whole batch)."""
+    missing = {k: v for k, v in OPTIONAL.get(table, {}).items() if k not in row}
+    return {**row, **missing} if missing else row
 
 
 def _dedupe(rows: list[dict[str, Any]], key_columns: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -56,18 +58,27 @@ def _dedupe(rows: list[dict[str, Any]], key_columns: tuple[str, ...]) -> list[di
     return list({tuple(row[c] for c in key_columns): row for row in rows}.values())
 
 
-def _write(session: Session, table: str, rows: list[dict[str, Any]], key_columns: tuple[str, ...],
-           update_columns: tuple[str, ...], dialect: str) -> int:
+@lru_cache(maxsize=32)
+def _statement(table: str, dialect: str, columns: tuple[str, ...]):
+    """One upsert statement per (table, dialect, columns), reused so SQLAlchemy caches its SQL.
+
+    Executed with a list of parameter sets, the driver (or SQLAlchemy's insertmanyvalues) sends
+    multi-row INSERTs; building ``.values(rows)`` per batch instead would recompile every time.
+    """
+    key_columns, update_columns = KEYS[table]
     target = TABLES[table]
     if dialect in ("mysql", "mariadb"):
-        stmt = mysql.insert(target).values(rows)
-        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update_columns})
-    elif dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = insert(target).values(rows)
-        stmt = stmt.on_conflict_do_update(index_elements=list(key_columns),
-                                          set_={c: stmt.excluded[c] for c in update_columns})
-    else:
-        raise NotImplementedError(f"no native upsert for the {dialect} dialect")
-    session.execute(stmt)
+        stmt = mysql.insert(target)
+        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update_columns if c in columns})
+    if dialect in ("sqlite", "postgresql"):
+        stmt = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(target)
+        return stmt.on_conflict_do_update(index_elements=list(key_columns),
+                                          set_={c: stmt.excluded[c] for c in update_columns if c in columns})
+    raise NotImplementedError(f"no native upsert for the {dialect} dialect")
+
+
+def _write(session: Session, table: str, rows: list[dict[str, Any]], key_columns: tuple[str, ...],
+           update_columns: tuple[str, ...], dialect: str) -> int:
+    columns = tuple(sorted(rows[0]))
+    session.execute(_statement(table, dialect, columns), rows)
     return len(rows)
