@@ -17,7 +17,9 @@ setup: $(STAMP)
 db: setup
 	$(BIN)/flask --app app db upgrade
 
-run: db
+DEMO ?= 1
+run: db  # DEMO=0 skips (re)filling the demo account
+	@if [ "$(DEMO)" = "1" ]; then $(BIN)/flask --app app demo; fi
 	$(BIN)/python run.py
 
 test: setup

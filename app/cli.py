@@ -15,6 +15,7 @@ from app.extensions import db
 from database.integrations import get_or_create_integration, store_credentials
 from database.models import User, UserIntegration
 from etl.data_sources.registry import SOURCES
+from etl.demo.cli import demo
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 integrations_cli = AppGroup("integrations", help="Manage integrations without a browser.")
@@ -148,4 +149,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(integrations_cli)
     app.cli.add_command(rotate_keys)
     app.cli.add_command(doctor)
+    app.cli.add_command(demo)
 

@@ -52,8 +52,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def select_integrations(email: str | None, source: str | None) -> list[int]:
-    """Ids of the connected integrations of active users, filtered."""
-    query = (db.select(UserIntegration.id).join(User)
+    """Ids of the connected integrations of active users, filtered (demo integrations have nothing to fetch)."""
+    query = (db.select(UserIntegration.id, UserIntegration.settings).join(User)
              .where(User.active.is_(True), UserIntegration.status.in_(SYNCABLE),
                     UserIntegration.credentials.is_not(None))
              .order_by(UserIntegration.user_id, UserIntegration.source))
@@ -64,7 +64,7 @@ def select_integrations(email: str | None, source: str | None) -> list[int]:
         query = query.where(User.id == user.id)
     if source:
         query = query.where(UserIntegration.source == source)
-    return list(db.session.execute(query).scalars())
+    return [row.id for row in db.session.execute(query) if not (row.settings or {}).get("demo")]
 
 
 def format_line(outcome: SyncOutcome) -> str:

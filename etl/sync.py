@@ -113,6 +113,9 @@ def sync_integration(integration_id: int, *, since: date | None = None, until: d
     integration = db.session.get(UserIntegration, integration_id)
     user = db.session.get(User, integration.user_id)
     outcome = SyncOutcome(integration_id, user.email, integration.source, SKIPPED)
+    if (integration.settings or {}).get("demo"):
+        outcome.message = "demo data: there is no account to fetch from"
+        return outcome
     if not claim(integration_id, owner):
         outcome.message = "another runner is syncing it"
         return outcome

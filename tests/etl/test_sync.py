@@ -184,3 +184,14 @@ def test_dry_run_fetches_but_writes_nothing(ctx, user):
     assert outcome.status == "dry-run" and outcome.rows > 0
     assert _count(DailyMetric) == 0 and _count(SyncRun) == 0
     assert db.session.get(UserIntegration, integration_id).cursor is None
+
+
+def test_demo_integrations_are_never_synced(ctx, user):
+    from etl.batch_job import select_integrations
+
+    demo_id = _connect(user, "whoop", {"demo": True}, settings={"demo": True})
+    real_id = _connect(user, "oura", {"personal_access_token": "pat-1234567890"})
+    assert select_integrations(None, None) == [real_id]
+    outcome = sync_integration(demo_id, since=SINCE, until=UNTIL, http=_http())
+    assert outcome.status == "skipped" and "demo data" in outcome.message
+    assert _count(SyncRun) == 0
