@@ -33,7 +33,22 @@ def create_app(config: str | type[Config] | object | None = None) -> Flask:
     if app.config["CHECK_DATABASE_ON_START"]:
         with app.app_context():
             check_database()
+    if app.config["SCHEDULER_ENABLED"]:
+        _schedule_on_first_request(app)
     return app
+
+
+def _schedule_on_first_request(app: Flask) -> None:
+    """Start the in-app daily sync in web processes only (not in the CLI or the batch job)."""
+    from etl.jobs import start_schedule
+
+    started: list[bool] = []
+
+    @app.before_request
+    def start_once() -> None:
+        if not started:
+            started.append(True)
+            start_schedule(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -57,12 +72,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.api import bp as api_bp
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.home import bp as home_bp
     from app.blueprints.integrations import bp as integrations_bp
     from etl.data_sources.registry import all_sources
 
-    for bp in (auth_bp, home_bp, integrations_bp):
+    for bp in (auth_bp, home_bp, integrations_bp, api_bp):
         app.register_blueprint(bp)
     for source in all_sources():
         module = importlib.import_module(f"app.blueprints.{source.manifest.blueprint}")

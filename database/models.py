@@ -191,3 +191,38 @@ class AuditLog(db.Model):
     detail: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+
+
+class ApiToken(db.Model):
+    """A personal API token: only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    hint: Mapped[str] = mapped_column(String(16), nullable=False)  # "phd_…ab12", to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SyncJob(db.Model):
+    """A background sync ("Sync now", API, schedule); in the database so any worker can report it."""
+
+    __tablename__ = "sync_jobs"
+    __table_args__ = (Index("ix_sync_jobs_user_id_created_at", "user_id", "created_at"),
+                      Index("ix_sync_jobs_integration_id_created_at", "integration_id", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("user_integrations.id", ondelete="CASCADE"),
+                                                nullable=False)
+    source: Mapped[str] = mapped_column(String(32), nullable=False)
+    trigger: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -59,7 +59,7 @@ def test_connect_button_sends_the_user_to_whoop_with_state_and_scopes(logged_in,
 
 def test_unconfigured_source_explains_instead_of_a_broken_button(logged_in):
     html = logged_in.get("/integrations/").data.decode()
-    assert "must set <code>WHOOP_CLIENT_ID</code>" in html
+    assert "needs the server administrator to set <code>WHOOP_CLIENT_ID</code>" in html
     token = csrf_from(html)
     response = logged_in.post("/whoop/connect", data={"csrf_token": token}, follow_redirects=True)
     assert b"WHOOP is not configured on this server" in response.data

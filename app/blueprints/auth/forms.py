@@ -56,3 +56,22 @@ class ProfileForm(FlaskForm):
     def validate_timezone(self, field):
         if not is_valid_timezone(field.data):
             raise ValidationError("Unknown timezone.")
+
+
+class ApiTokenForm(FlaskForm):
+    """Create a personal API token."""
+
+    name = StringField("Token name", description="What uses it, e.g. 'phone shortcut' or 'backup script'",
+                       validators=[DataRequired(), Length(max=100)])
+
+
+class RevokeTokenForm(FlaskForm):
+    """Revoke one token (CSRF token only)."""
+
+
+class DeleteAccountForm(FlaskForm):
+    """Delete the account: the password again, and an explicit confirmation."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)])
+    confirm = BooleanField("Delete my account and all of my data; this cannot be undone",
+                           validators=[DataRequired("Tick the box to confirm.")])

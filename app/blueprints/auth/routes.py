@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
 from app.blueprints.auth import bp
+from app.blueprints.auth.account import render_account
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm
 from app.extensions import db, limiter, login_account_key
 from database.models import User
@@ -104,7 +105,7 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """Profile and password change."""
+    """Profile and password change (tokens, export and deletion: account.py)."""
     profile = ProfileForm(prefix="profile", obj=current_user)
     profile.timezone.choices = timezone_choices()
     password = ChangePasswordForm(prefix="password")
@@ -125,4 +126,4 @@ def account():
             _start_session(current_user._get_current_object(), remember=False)
             flash("Password changed. Other sessions were signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", profile=profile, password=password)
+    return render_account(profile=profile, password=password)

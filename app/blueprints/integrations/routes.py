@@ -67,6 +67,7 @@ def _card(source, forms: dict, settings_forms: dict, previews: dict) -> dict:
         "connect_options": [(adapter, label, spec, _oauth_ready(spec))
                             for adapter, label, spec in source.connect_options()],
         "adapter": (integration.settings or {}).get("adapter") if integration else None,
+        "demo": bool(integration and (integration.settings or {}).get("demo")),
         "connect_endpoint": f"{manifest.blueprint}.connect",
     }
 
