@@ -14,7 +14,9 @@ def _config(**settings):
 
 
 def test_enabling_the_scheduler_schedules_the_daily_sync_at_sync_at():
-    create_app(_config(SCHEDULER_ENABLED=True, SYNC_AT="04:15"))
+    app = create_app(_config(SCHEDULER_ENABLED=True, SYNC_AT="04:15"))
+    assert scheduler.get_job("daily-sync") is None  # the CLI and the batch job never schedule
+    app.test_client().get("/healthz")  # a web process schedules on its first request
     try:
         job = scheduler.get_job("daily-sync")
         assert job.func is run_scheduled_sync
