@@ -40,8 +40,9 @@ def create_app(config: str | type[Config] | object | None = None) -> Flask:
 
 def _schedule_on_first_request(app: Flask) -> None:
     """Start the in-app daily sync in web processes only (not in the CLI or the batch job)."""
-    from etl.jobs import start_schedule
+    from etl.jobs import parse_sync_at, start_schedule
 
+    parse_sync_at(app.config["SYNC_AT"])  # a malformed SYNC_AT stops start-up now, not at the first request
     started: list[bool] = []
 
     @app.before_request
