@@ -91,7 +91,11 @@ def release(integration_id: int, owner: str) -> None:
 
 
 def sync_window(integration: UserIntegration, tz: str, since: date | None, until: date | None) -> Window:
-    """cursor - overlap .. today; first sync backfills ETL_BACKFILL_DAYS; --since/--until override."""
+    """cursor - overlap .. today; --since/--until override.
+
+    A first sync backfills ETL_BACKFILL_DAYS, or the source's own default lookback when that is
+    longer (a sheet's history is worth a year; a wearable's minute data is not).
+    """
     config = current_app.config
     today = local_today(tz)
     end = until or today
@@ -100,7 +104,9 @@ def sync_window(integration: UserIntegration, tz: str, since: date | None, until
     elif integration.cursor:
         start = integration.cursor - timedelta(days=config["ETL_OVERLAP_DAYS"])
     else:
-        start = today - timedelta(days=config["ETL_BACKFILL_DAYS"] - 1)
+        source = get_source(integration.source)
+        days = max(config["ETL_BACKFILL_DAYS"], source.manifest.default_lookback_days if source else 0)
+        start = today - timedelta(days=days - 1)
     return Window(min(start, end), end)
 
 

@@ -6,23 +6,21 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
 from database.models import DailyMetric, Event, IntradaySample, SyncRun, User, UserIntegration
 from tests.standin import BROKEN, REVOKED, StandIn
 from tests.standin import oura as oura_data
 from tests.standin import whoop as whoop_data
+from tests.standin.commands import batch_job, flask, own_database
 from utils.date_utils import days_between
 from utils.encryption import CredentialCipher, generate_key, parse_keys
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"
 BACKFILL_DAYS = 10
 
@@ -39,37 +37,11 @@ class Pipeline:
     rows_after_first_run: set[tuple]
 
 
-def run(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run a command in the project directory, as cron or an operator would."""
-    return subprocess.run(args, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=180)
-
-
-def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """`flask --app app ...`."""
-    return run(env, sys.executable, "-m", "flask", "--app", "app", *args, stdin=stdin)
-
-
-def batch_job(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    """`python -m etl.batch_job ...`."""
-    return run(env, sys.executable, "-m", "etl.batch_job", *args)
-
-
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory):
-    """An empty database for the subprocesses, dropped afterwards on MySQL/MariaDB."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("mysql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('standin') / 'dashboard.db'}"
-        return
-    server = create_engine(base)  # any connection to the server can create and drop databases
-    url = server.url.set(database=f"{server.url.database}_standin")
-    with server.begin() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
-        conn.execute(text(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4"))
-    yield url.render_as_string(hide_password=False)
-    with server.begin() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
-    server.dispose()
+    """An empty database for the subprocesses (see tests.standin.commands.own_database)."""
+    with own_database(tmp_path_factory.mktemp("standin"), "standin") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -143,6 +143,12 @@ def test_window_rereads_overlap_before_cursor_and_backfills_first_time(ctx, app,
     assert sync_window(integration, "UTC", SINCE, UNTIL) == type(later)(SINCE, UNTIL)
 
 
+def test_first_sync_of_a_sheet_reads_its_longer_default_history(ctx, app, user):
+    sheet = get_or_create_integration(user, "sheets")
+    window = sync_window(sheet, "UTC", None, None)
+    assert (window.end - window.start).days + 1 == 365 > app.config["ETL_BACKFILL_DAYS"]
+
+
 def test_an_integration_claimed_by_another_runner_is_skipped(ctx, user):
     integration_id = _connect(user, "oura", {"personal_access_token": "pat"},
                               claimed_by="other-host:1:1", claimed_until=utc_now() + timedelta(minutes=5))

@@ -1,8 +1,9 @@
 """Run the stand-in by hand: `python -m tests.standin --port 8765 [--users ada,bob] [--lifetime 3600]`.
 
 Prints the settings that point the dashboard at it and, per user, credentials JSON to pipe into
-`flask --app app integrations import --user EMAIL --source oura|whoop`. The tokens are the
-stand-in's own and are worthless anywhere else. The OAuth connect flow works too: the consent
+`flask --app app integrations import --user EMAIL --source oura|whoop|rize|github|sheets` (the
+Sheets line carries the settings that import the user's "Daily" worksheet). The tokens and keys
+are the stand-in's own and are worthless anywhere else. The OAuth connect flow works too: the consent
 page is skipped and the code belongs to the user named by `?login=` (default 'standin-user').
 """
 from __future__ import annotations
@@ -11,7 +12,10 @@ import argparse
 import json
 import sys
 
+from tests.standin import sheets
 from tests.standin.server import StandIn
+
+SOURCES = ("oura", "whoop", "rize", "github", "sheets")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -29,14 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     standin = StandIn(port=args.port, lifetime=args.lifetime, heart_rate_minutes=args.heart_rate_minutes)
     standin.start()
-    print(f"# Oura v2 + WHOOP v2 stand-in on {standin.url} (stops after {args.lifetime:.0f}s; Ctrl-C stops it)")
+    print(f"# Oura, WHOOP, Rize, GitHub and Google Sheets stand-in on {standin.url} "
+          f"(stops after {args.lifetime:.0f}s; Ctrl-C stops it)")
     print("# settings for the dashboard (.env or environment):")
     for name, value in standin.environment().items():
         print(f"{name}={value}")
     print("# credentials, one JSON per line: echo 'JSON' | flask --app app integrations import --user E --source S")
     for user in filter(None, (u.strip() for u in args.users.split(","))):
-        for source in ("oura", "whoop"):
-            print(f"{source}\t{user}\t{json.dumps(standin.grant(source, user))}")
+        for source in SOURCES:
+            credentials = standin.credentials(source, user)
+            if source == "sheets":
+                credentials["settings"] = sheets.settings_for(user, sheets.DAILY)
+            print(f"{source}\t{user}\t{json.dumps(credentials)}")
     sys.stdout.flush()
     try:
         standin.wait()

@@ -37,6 +37,11 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+def bearer(header: str) -> str:
+    """The token of an ``Authorization: Bearer ...`` header ('' when there is none)."""
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
 def utc_today() -> date:
     """Today in UTC: the stand-in serves no day after it."""
     return datetime.now(UTC).date()

@@ -1,4 +1,5 @@
-"""The stand-in server: Oura v2 and WHOOP v2 with their OAuth endpoints on 127.0.0.1, in a thread."""
+"""The stand-in server on 127.0.0.1, in a thread: Oura v2 and WHOOP v2 with their OAuth endpoints, and
+Rize (GraphQL), GitHub (REST) and Google Sheets with Google's service-account token endpoint."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.standin import oura, whoop
+from tests.standin import github, oura, rize, sheets, whoop
 from tests.standin.common import BadRequest, Reply, utc_today
 from tests.standin.tokens import BROKEN, REVOKED, TokenBook, TokenError
 
@@ -51,7 +52,8 @@ class StandIn:
     """Provider-shaped HTTP server for tests, the benchmark and manual runs; stops itself after ``lifetime``."""
 
     def __init__(self, port: int = 0, lifetime: float = 600.0, heart_rate_minutes: int = 5,
-                 clients: dict[str, tuple[str, str]] | None = None, today: date | None = None):
+                 clients: dict[str, tuple[str, str]] | None = None, today: date | None = None,
+                 github_stats_pending: bool = True):
         self.tokens = TokenBook()
         self.clients = clients or DEFAULT_CLIENTS
         self.heart_rate_minutes = heart_rate_minutes
@@ -60,6 +62,9 @@ class StandIn:
         self.calls: list[Call] = []
         self._holds: list[Hold] = []
         self._lock = threading.Lock()
+        self.rize, self.sheets = rize.Rize(self), sheets.Sheets(self)
+        self.github = github.GitHub(self, stats_pending=github_stats_pending)
+        self._key_sources = (self.rize, self.github, self.sheets)  # API keys and service accounts, no OAuth
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
         self._server.standin = self  # type: ignore[attr-defined]
@@ -108,11 +113,12 @@ class StandIn:
         self.stop()
 
     def environment(self) -> dict[str, str]:
-        """The dashboard settings that point Oura and WHOOP (API, OAuth, client) at this server."""
+        """The dashboard settings that point Oura and WHOOP (API, OAuth, client), Rize, GitHub and Sheets here."""
         env = {"OURA_API_BASE_URL": self.url, "OURA_TOKEN_URL": f"{self.url}/oauth/token",
                "OURA_AUTHORIZE_URL": f"{self.url}/oauth/authorize",
                "WHOOP_API_BASE_URL": f"{self.url}/developer", "WHOOP_TOKEN_URL": f"{self.url}/oauth/oauth2/token",
-               "WHOOP_AUTHORIZE_URL": f"{self.url}/oauth/oauth2/auth"}
+               "WHOOP_AUTHORIZE_URL": f"{self.url}/oauth/oauth2/auth", "RIZE_API_URL": f"{self.url}{rize.PATH}",
+               "GITHUB_API_URL": self.url, "GOOGLE_SHEETS_API_URL": self.url}
         for source, (client_id, secret) in self.clients.items():
             env[f"{source.upper()}_CLIENT_ID"], env[f"{source.upper()}_CLIENT_SECRET"] = client_id, secret
         return env
@@ -122,11 +128,22 @@ class StandIn:
         return self.tokens.grant(source, user, expires_in).credentials()
 
     def personal_token(self, source: str, user: str) -> str:
-        """A personal access token for ``user`` (Oura's deprecated PATs)."""
+        """A personal access token for ``user`` (Oura's deprecated PATs, a Rize API key, a GitHub PAT)."""
         return self.tokens.personal_token(source, user)
 
+    def credentials(self, source: str, user: str) -> dict:
+        """What `flask integrations import --source SOURCE` takes for ``user`` (Sheets: a new key, no settings)."""
+        if source == "rize":
+            return {"api_key": self.personal_token(source, user)}
+        if source == "github":
+            return {"token": self.personal_token(source, user)}
+        if source == "sheets":
+            return {"service_account_json": self.sheets.service_account(user)}
+        return self.grant(source, user)
+
     def fail(self, source: str, user: str, mode: str | None) -> None:
-        """BROKEN: ``user``'s API calls answer 500; REVOKED: 401 and invalid_grant; None heals."""
+        """BROKEN: ``user``'s API calls answer 500; REVOKED: 401 and invalid_grant (Rize, GitHub: the key is
+        refused; Sheets: the sheet is no longer shared); None heals."""
         self.tokens.fail(source, user, mode)
 
     def hold(self, path: str, user: str | None = None, timeout: float = 30.0) -> Hold:
@@ -143,8 +160,15 @@ class StandIn:
         return [c for c in calls if (source is None or c.source == source) and (user is None or c.user == user)
                 and c.path.startswith(path)]
 
-    def answer(self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str) -> Reply:
-        """Route one request; never raises."""
+    def answer(self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str,
+               body: object = None) -> Reply:
+        """Route one request (``body``: a decoded JSON body); never raises."""
+        keyed = next((s for s in self._key_sources if s.serves(method, path)), None)
+        if keyed is not None:
+            user, reply = keyed.answer(method, path, query, form, body, auth)
+            with self._lock:
+                self.calls.append(Call(keyed.source, user, method, path, dict(query), reply.status))
+            return reply
         api = _api_of(path)
         source, user = api or TOKEN_PATHS.get(path) or AUTHORIZE_PATHS.get(path) or "?", None
         try:
@@ -249,9 +273,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        form = dict(parse_qsl(self.rfile.read(length).decode())) if length else {}
+        raw = self.rfile.read(length).decode() if length else ""
+        form, body = {}, None
+        if self.headers.get("Content-Type", "").startswith("application/json"):
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None  # each provider answers a broken body in its own way
+        elif raw:
+            form = dict(parse_qsl(raw))
         reply = self.server.standin.answer(method, url.path, dict(parse_qsl(url.query, keep_blank_values=True)),
-                                           form, self.headers.get("Authorization", ""))
+                                           form, self.headers.get("Authorization", ""), body)
         payload = b"" if reply.body is None else json.dumps(reply.body).encode()
         self.send_response(reply.status)
         for name, value in reply.headers.items():
