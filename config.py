@@ -48,7 +48,8 @@ class Config:
 
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://health.example.org, for OAuth callback URLs
 
-    ETL_BACKFILL_DAYS = int(_env("ETL_BACKFILL_DAYS", "30") or 30)
+    # Days a first sync reads; unset = each source's own default (30 for the wearables, 365 for Sheets).
+    ETL_BACKFILL_DAYS = int(_env("ETL_BACKFILL_DAYS")) if _env("ETL_BACKFILL_DAYS") else None
     ETL_OVERLAP_DAYS = int(_env("ETL_OVERLAP_DAYS", "3") or 3)
     # Per-source request budgets shared by all users, overriding the manifest (REQUESTS/SECONDS,...),
     # e.g. after WHOOP raised this installation's limit.
@@ -99,7 +100,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT_IP = "1000 per minute"
     LOGIN_RATE_LIMIT_ACCOUNT = "1000 per minute"
-    ETL_BACKFILL_DAYS = 30
+    ETL_BACKFILL_DAYS = None
     ETL_OVERLAP_DAYS = 3
     SCHEDULER_ENABLED = False
 

@@ -93,8 +93,8 @@ def release(integration_id: int, owner: str) -> None:
 def sync_window(integration: UserIntegration, tz: str, since: date | None, until: date | None) -> Window:
     """cursor - overlap .. today; --since/--until override.
 
-    A first sync backfills ETL_BACKFILL_DAYS, or the source's own default lookback when that is
-    longer (a sheet's history is worth a year; a wearable's minute data is not).
+    A first sync backfills the source's own default lookback (30 days for the wearables, a year
+    for a sheet), or ETL_BACKFILL_DAYS for every source when the installation sets it.
     """
     config = current_app.config
     today = local_today(tz)
@@ -104,8 +104,7 @@ def sync_window(integration: UserIntegration, tz: str, since: date | None, until
     elif integration.cursor:
         start = integration.cursor - timedelta(days=config["ETL_OVERLAP_DAYS"])
     else:
-        source = get_source(integration.source)
-        days = max(config["ETL_BACKFILL_DAYS"], source.manifest.default_lookback_days if source else 0)
+        days = config.get("ETL_BACKFILL_DAYS") or get_source(integration.source).manifest.default_lookback_days
         start = today - timedelta(days=days - 1)
     return Window(min(start, end), end)
 

@@ -136,17 +136,23 @@ def test_window_rereads_overlap_before_cursor_and_backfills_first_time(ctx, app,
     integration = get_or_create_integration(user, "oura")
     today = local_today("UTC")
     first = sync_window(integration, "UTC", None, None)
-    assert (first.start, first.end) == (today - timedelta(days=app.config["ETL_BACKFILL_DAYS"] - 1), today)
+    assert (first.start, first.end) == (today - timedelta(days=30 - 1), today)  # Oura's default lookback
     integration.cursor = today - timedelta(days=5)
     later = sync_window(integration, "UTC", None, None)
     assert later.start == today - timedelta(days=5 + app.config["ETL_OVERLAP_DAYS"])
     assert sync_window(integration, "UTC", SINCE, UNTIL) == type(later)(SINCE, UNTIL)
 
 
-def test_first_sync_of_a_sheet_reads_its_longer_default_history(ctx, app, user):
+def test_first_sync_reads_the_sources_default_history_unless_the_installation_sets_one(ctx, app, user):
     sheet = get_or_create_integration(user, "sheets")
     window = sync_window(sheet, "UTC", None, None)
-    assert (window.end - window.start).days + 1 == 365 > app.config["ETL_BACKFILL_DAYS"]
+    assert (window.end - window.start).days + 1 == 365
+    app.config["ETL_BACKFILL_DAYS"] = 7
+    try:
+        window = sync_window(sheet, "UTC", None, None)
+    finally:
+        app.config["ETL_BACKFILL_DAYS"] = None
+    assert (window.end - window.start).days + 1 == 7
 
 
 def test_an_integration_claimed_by_another_runner_is_skipped(ctx, user):
