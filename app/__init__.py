@@ -5,6 +5,7 @@ import importlib
 import logging
 
 from flask import Flask
+from limits.errors import ConfigurationError as LimitsConfigurationError
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.secrets import configure_secrets
@@ -56,7 +57,10 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "database" / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:
+        raise SystemExit(f"RATELIMIT_STORAGE_URI={app.config['RATELIMIT_STORAGE_URI']!r} cannot be used: {exc}") from None
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."

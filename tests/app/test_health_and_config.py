@@ -63,3 +63,18 @@ def test_development_generates_keys_once_with_a_warning(tmp_path):
     second = _start(env)
     assert "WARNING" not in second.stderr
     assert (tmp_path / "encryption.key").read_text() == key
+
+
+def test_unusable_rate_limit_storage_gives_one_clear_line(tmp_path):
+    result = _start({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "INSTANCE_PATH": str(tmp_path),
+                     "RATELIMIT_STORAGE_URI": "nosuchstore://localhost"})
+    assert result.returncode != 0
+    assert "RATELIMIT_STORAGE_URI='nosuchstore://localhost' cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_redis_rate_limit_storage_is_supported(tmp_path):
+    """Several gunicorn workers share login throttling through Redis (README, production)."""
+    result = _start({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "INSTANCE_PATH": str(tmp_path),
+                     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
+    assert result.returncode == 0, result.stderr
