@@ -60,7 +60,8 @@ def _init_extensions(app: Flask) -> None:
     try:
         limiter.init_app(app)
     except LimitsConfigurationError as exc:
-        raise SystemExit(f"RATELIMIT_STORAGE_URI={app.config['RATELIMIT_STORAGE_URI']!r} cannot be used: {exc}") from None
+        uri = app.config["RATELIMIT_STORAGE_URI"]
+        raise SystemExit(f"RATELIMIT_STORAGE_URI={uri!r} cannot be used: {exc}") from None
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
