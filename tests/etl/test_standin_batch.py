@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
-from database.models import DailyMetric, Event, IntradaySample, SyncRun, User, UserIntegration
+from database.models import DailyMetric, Event, IntradaySample, User
 from tests.standin import BROKEN, REVOKED, StandIn
 from tests.standin import oura as oura_data
 from tests.standin import whoop as whoop_data
-from tests.standin.commands import batch_job, flask, own_database
-from utils.date_utils import days_between
+from tests.standin.commands import batch_job, first_window, flask, integration, own_database
 from utils.encryption import CredentialCipher, generate_key, parse_keys
 
 PASSWORD = "a long enough password"
@@ -91,22 +90,6 @@ def daily_values(engine: Engine, email: str, metric: str) -> dict[date, float]:
         return dict(conn.execute(query).all())
 
 
-def window_of(engine: Engine, email: str, source: str) -> list[date]:
-    """The days of the user's first sync run of ``source``."""
-    query = (select(SyncRun.window_start, SyncRun.window_end).join(User, User.id == SyncRun.user_id)
-             .where(User.email == email, SyncRun.source == source).order_by(SyncRun.id).limit(1))
-    with engine.connect() as conn:
-        start, end = conn.execute(query).one()
-    return days_between(start, end)
-
-
-def integration(engine: Engine, email: str, source: str):
-    """The user's integration row."""
-    query = select(UserIntegration).join(User).where(User.email == email, UserIntegration.source == source)
-    with engine.connect() as conn:
-        return conn.execute(query).one()
-
-
 def test_first_run_reports_each_integration_and_exits_1_for_the_failing_user(pipeline):
     result = pipeline.first_run
     assert result.returncode == 1, result.stderr
@@ -121,13 +104,13 @@ def test_first_run_reports_each_integration_and_exits_1_for_the_failing_user(pip
 
 def test_stored_values_are_the_ones_the_provider_served(pipeline):
     engine, today = pipeline.engine, pipeline.standin.today
-    oura_days = window_of(engine, "ada@example.com", "oura")
+    oura_days = first_window(engine, "ada@example.com", "oura")
     assert len(oura_days) == BACKFILL_DAYS and oura_days[-1] == today
     assert daily_values(engine, "ada@example.com", "oura.sleep_score") == {
         d: oura_data.daily_sleep("ada", d)["score"] for d in oura_days}
     assert daily_values(engine, "ada@example.com", "oura.total_sleep_minutes") == pytest.approx({
         d: oura_data.sleep_periods("ada", d)[0]["total_sleep_duration"] / 60 for d in oura_days})
-    whoop_days = window_of(engine, "ada@example.com", "whoop")
+    whoop_days = first_window(engine, "ada@example.com", "whoop")
     served = {d: whoop_data.records_of_day("ada", d, today) for d in whoop_days}
     assert daily_values(engine, "ada@example.com", "whoop.recovery_score") == {
         d: records["recovery"][0]["score"]["recovery_score"] for d, records in served.items()}

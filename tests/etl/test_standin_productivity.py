@@ -20,14 +20,13 @@ from sqlalchemy.engine import Engine
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
-from database.models import DailyMetric, Event, SyncRun, User, UserIntegration
+from database.models import DailyMetric, Event, User
 from tests.conftest import login
 from tests.standin import BROKEN, REVOKED, StandIn
 from tests.standin import github as github_data
 from tests.standin import rize as rize_data
 from tests.standin import sheets as sheets_data
-from tests.standin.commands import batch_job, flask, own_database
-from utils.date_utils import days_between
+from tests.standin.commands import batch_job, first_window, flask, integration, own_database
 from utils.encryption import generate_key
 
 PASSWORD = "a long enough password"
@@ -148,22 +147,6 @@ def events(engine: Engine, email: str, source: str) -> set[tuple[str, str]]:
              .where(User.email == email, Event.source == source))
     with engine.connect() as conn:
         return set(conn.execute(query).all())
-
-
-def first_window(engine: Engine, email: str, source: str) -> list[date]:
-    """The days of the user's first sync run of ``source``."""
-    query = (select(SyncRun.window_start, SyncRun.window_end).join(User, User.id == SyncRun.user_id)
-             .where(User.email == email, SyncRun.source == source).order_by(SyncRun.id).limit(1))
-    with engine.connect() as conn:
-        start, end = conn.execute(query).one()
-    return days_between(start, end)
-
-
-def integration(engine: Engine, email: str, source: str):
-    """The user's integration row."""
-    query = select(UserIntegration).join(User).where(User.email == email, UserIntegration.source == source)
-    with engine.connect() as conn:
-        return conn.execute(query).one()
 
 
 def github_commits(user: str, repos: list[str], author: str, window: list[date], today: date) -> dict:

@@ -6,9 +6,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine
+
+from database.models import SyncRun, User, UserIntegration
+from utils.date_utils import days_between
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,3 +54,19 @@ def own_database(folder: Path, suffix: str) -> Iterator[str]:
         with server.begin() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS `{url.database}`"))
         server.dispose()
+
+
+def first_window(engine: Engine, email: str, source: str) -> list[date]:
+    """The days of the user's first sync run of ``source``."""
+    query = (select(SyncRun.window_start, SyncRun.window_end).join(User, User.id == SyncRun.user_id)
+             .where(User.email == email, SyncRun.source == source).order_by(SyncRun.id).limit(1))
+    with engine.connect() as conn:
+        start, end = conn.execute(query).one()
+    return days_between(start, end)
+
+
+def integration(engine: Engine, email: str, source: str):
+    """The user's integration row."""
+    query = select(UserIntegration).join(User).where(User.email == email, UserIntegration.source == source)
+    with engine.connect() as conn:
+        return conn.execute(query).one()
