@@ -1,6 +1,7 @@
 """Syncing one integration: window, idempotent writes, cursor, failures, token rotation, claims, budgets."""
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 
@@ -207,3 +208,35 @@ def test_demo_integrations_are_never_synced(ctx, user):
     outcome = sync_integration(demo_id, since=SINCE, until=UNTIL, http=_http())
     assert outcome.status == "skipped" and "demo data" in outcome.message
     assert _count(SyncRun) == 0
+
+
+GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"
+
+
+@responses.activate
+def test_google_fitbit_refresh_keeps_the_refresh_token_google_does_not_rotate(ctx, app, user):
+    app.config.update(GOOGLE_CLIENT_ID="123-abc.apps.googleusercontent.com", GOOGLE_CLIENT_SECRET="GOCSPX-secret")
+    integration_id = _connect(user, "fitbit", {"access_token": "ya29.old", "refresh_token": "1//google-refresh",
+                                               "expires_at": int(time.time()) - 10}, settings={"adapter": "google"})
+    responses.add(responses.POST, GOOGLE_TOKEN, json={"access_token": "ya29.new", "expires_in": 3599,
+                                                      "token_type": "Bearer"})
+    responses.add(responses.POST, re.compile(r"https://health\.googleapis\.com/.*"), json={"message": "down"},
+                  status=503)
+    sync_integration(integration_id, since=SINCE, until=SINCE, http=_http())
+    stored = read_credentials(db.session.get(UserIntegration, integration_id))
+    assert (stored["access_token"], stored["refresh_token"]) == ("ya29.new", "1//google-refresh")
+    form = responses.calls[0].request.body
+    assert "client_id=123-abc.apps.googleusercontent.com" in form and "refresh_token=1%2F%2Fgoogle-refresh" in form
+
+
+@responses.activate
+def test_dead_google_refresh_token_needs_reauthorisation(ctx, app, user):
+    app.config.update(GOOGLE_CLIENT_ID="cid", GOOGLE_CLIENT_SECRET="sec")
+    integration_id = _connect(user, "fitbit", {"access_token": "ya29.old", "refresh_token": "1//revoked",
+                                               "expires_at": int(time.time()) - 10}, settings={"adapter": "google"})
+    responses.add(responses.POST, GOOGLE_TOKEN, status=400,
+                  json={"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+    outcome = sync_integration(integration_id, since=SINCE, until=SINCE, http=_http())
+    integration = db.session.get(UserIntegration, integration_id)
+    assert outcome.status == "failed" and integration.status == "needs_reauth"
+    assert "expired or revoked" in integration.last_error

@@ -8,7 +8,7 @@ requests/min per user) outlives HttpClient's retries as :class:`RateLimited`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from etl.data_sources.base import SyncContext
@@ -37,35 +37,6 @@ GOOGLE_AUTHORIZE_PARAMS = {"access_type": "offline", "prompt": "consent", "inclu
 ROLLUP_DAYS = 14  # dailyRollUp range limit for heart-rate, active-minutes and total-calories (90 for others)
 SLEEP_PAGE_SIZE = 25  # the maximum for sleep
 MINUTE_PAGE_SIZE = 1500  # a 25-hour DST day of 1-minute windows fits one page
-
-
-def authorize_url(config: dict) -> str:
-    """The Google authorization endpoint (config ``GOOGLE_AUTHORIZE_URL``)."""
-    return str(config.get(GOOGLE_AUTHORIZE_URL_SETTING) or GOOGLE_AUTHORIZE_URL)
-
-
-def token_url(config: dict) -> str:
-    """The Google token endpoint (config ``GOOGLE_TOKEN_URL``)."""
-    return str(config.get(GOOGLE_TOKEN_URL_SETTING) or GOOGLE_TOKEN_URL)
-
-
-def refresh_access_token(ctx: SyncContext) -> dict:
-    """Refresh Google credentials; Google keeps the refresh token, so the stored one is carried over."""
-    body = ctx.http.post_json(token_url(ctx.config), data={
-        "grant_type": "refresh_token", "refresh_token": ctx.credentials.get("refresh_token", ""),
-        "client_id": ctx.config.get(GOOGLE_CLIENT_ID_SETTING, ""),
-        "client_secret": ctx.config.get(GOOGLE_CLIENT_SECRET_SETTING, ""),
-    })
-    if not isinstance(body, dict) or not body.get("access_token"):
-        raise BadPayload("Google token endpoint: the answer has no access_token")
-    credentials = {**ctx.credentials, "access_token": body["access_token"]}
-    if body.get("refresh_token"):
-        credentials["refresh_token"] = body["refresh_token"]
-    if body.get("expires_in"):
-        expires = ctx.now().replace(tzinfo=timezone.utc) + timedelta(seconds=int(body["expires_in"]))
-        credentials["expires_at"] = expires.timestamp()
-    ctx.save_credentials(credentials)
-    return credentials
 
 
 class GoogleHealthClient:

@@ -1,7 +1,7 @@
 """The Google Health adapter, mocked with `responses` at https://health.googleapis.com."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import responses
@@ -170,36 +170,9 @@ def test_configured_api_url_is_used():
     assert SOURCE.account_id(ctx) == "7QX9RB"
 
 
-@responses.activate
-def test_refresh_keeps_the_refresh_token_google_does_not_rotate():
-    saved = []
-    form = {"grant_type": "refresh_token", "refresh_token": "1//0g-google-refresh",
-            "client_id": "123-abc.apps.googleusercontent.com", "client_secret": "GOCSPX-secret"}
-    responses.post(gc.GOOGLE_TOKEN_URL, json=load("google/token_refresh.json"),
-                   match=[matchers.urlencoded_params_matcher(form)])
-    ctx = make_ctx("google", saved=saved, config={gc.GOOGLE_CLIENT_ID_SETTING: "123-abc.apps.googleusercontent.com",
-                                                 gc.GOOGLE_CLIENT_SECRET_SETTING: "GOCSPX-secret"})
-    ctx.now = lambda: datetime(2026, 11, 22, 12, 0, 0)
-    credentials = gc.refresh_access_token(ctx)
-    assert credentials["access_token"] == "ya29.a0AfB_new-access"
-    assert credentials["refresh_token"] == "1//0g-google-refresh"
-    assert credentials["expires_at"] == datetime(2026, 11, 22, 12, 59, 59, tzinfo=timezone.utc).timestamp()
-    assert saved == [credentials]
-
-
-@responses.activate
-def test_dead_google_refresh_token_needs_reauthorisation():
-    responses.post(gc.GOOGLE_TOKEN_URL, status=400, json={"error": "invalid_grant",
-                                                          "error_description": "Token has been expired or revoked."})
-    with pytest.raises(AuthError, match="expired or revoked"):
-        gc.refresh_access_token(make_ctx("google"))
-
-
 def test_oauth_constants_for_the_connect_flow():
     assert gc.GOOGLE_AUTHORIZE_URL == "https://accounts.google.com/o/oauth2/v2/auth"
     assert gc.GOOGLE_TOKEN_URL == "https://oauth2.googleapis.com/token"
-    assert gc.authorize_url({"GOOGLE_AUTHORIZE_URL": "https://auth.stand-in.test/o"}) == "https://auth.stand-in.test/o"
-    assert gc.token_url({}) == "https://oauth2.googleapis.com/token"
     assert gc.GOOGLE_HEALTH_SCOPES == (
         "https://www.googleapis.com/auth/googlehealth.activity_and_fitness.readonly",
         "https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly",
